@@ -5,8 +5,8 @@ spec or a server are `Finding`s, not exceptions.
     ├── UsageError                   2  bad option, missing file, unknown environment
     ├── ConfigError                  2  invalid [tool.apikit] / apikit.toml settings
     ├── OutputError                  2  an output file could not be written
-    ├── SpecError                    1  the spec cannot be loaded or trusted
-    │   ├── SpecSyntaxError          1  malformed YAML/JSON, bad encoding, empty file, duplicate keys
+    ├── SpecError                    1  the spec cannot be loaded
+    │   ├── SpecSyntaxError          1  malformed YAML/JSON, bad encoding, empty file, duplicate key
     │   ├── HostileInputError        1  alias bombs, recursive aliases, oversized files
     │   ├── UnsupportedSpecError     1  not OpenAPI 3.0.x / 3.1.x (e.g. Swagger 2.0)
     │   └── RefError                 1  broken, cyclic, remote or out-of-root $ref
