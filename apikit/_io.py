@@ -13,9 +13,9 @@ import yaml
 from apikit.errors import OutputError
 
 
-def dump_json(data: Any) -> str:
+def dump_json(data: Any, *, sort_keys: bool = True) -> str:
     """Sorted keys, two-space indent, UTF-8 characters kept, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n"
 
 
 class _OrderedDumper(yaml.SafeDumper):

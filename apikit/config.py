@@ -1,0 +1,80 @@
+"""Project configuration from `apikit.toml` or `[tool.apikit]` in `pyproject.toml`.
+
+The nearest such file at or above the spec's folder wins (an explicit path wins
+over both). Example::
+
+    [tool.apikit]
+    allow-external-refs = false
+
+    [tool.apikit.rules]
+    operation-summary = "off"        # disable a rule
+    unused-component = "error"       # or change its severity
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from apikit.errors import ConfigError
+
+RuleSetting = Literal["off", "error", "warning", "info"]
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    allow_external_refs: bool = Field(False, alias="allow-external-refs")
+    allow_remote_refs: bool = Field(False, alias="allow-remote-refs")
+    source: str | None = Field(None, exclude=True)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest apikit.toml, or pyproject.toml with a [tool.apikit] table."""
+    folder = start if start.is_dir() else start.parent
+    for candidate_dir in [folder.resolve(), *folder.resolve().parents]:
+        own = candidate_dir / "apikit.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate_dir / "pyproject.toml"
+        if (
+            pyproject.is_file()
+            and "tool" in _read_toml(pyproject)
+            and "apikit" in _read_toml(pyproject).get("tool", {})
+        ):
+            return pyproject
+    return None
+
+
+def load_config(spec_path: Path | None = None, explicit: Path | None = None) -> Config:
+    path = explicit or (find_config_file(spec_path) if spec_path else None)
+    if path is None:
+        return Config()
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"no such config file: {explicit}")
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("apikit", {}) if path.name == "pyproject.toml" else data
+    try:
+        return Config.model_validate({**table, "source": str(path)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"{where}: {first['msg']}",
+            file=path,
+            hint="rule settings are off, error, warning or info",
+        ) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config: {exc.strerror or exc}", file=path) from None
