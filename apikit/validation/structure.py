@@ -60,7 +60,15 @@ def _likeliest_branch(branches: list[list[Any]]) -> list[Any]:
     ]
     if not candidates:
         return []
+    candidates = [_without_consequences(b) for b in candidates]
     return max(candidates, key=lambda b: (max(len(e.instance_path) for e in b), -len(b)))
+
+
+def _without_consequences(branch: list[Any]) -> list[Any]:
+    """A `oneOf` that matched several sub-branches only because a field is missing
+    adds nothing to the missing-field error beside it."""
+    causes = [e for e in branch if type(e.kind).__name__ != "OneOfMultipleValid"]
+    return causes or branch
 
 
 def _message(error: Any, name: str, path: tuple[str, ...]) -> str | None:
@@ -81,4 +89,8 @@ def _message(error: Any, name: str, path: tuple[str, ...]) -> str | None:
 
 
 def _where(path: tuple[str, ...]) -> str:
-    return f" in {path[-1]!r}" if path else ""
+    if not path:
+        return ""
+    if path[-1].isdigit() and len(path) > 1:
+        return f" in {path[-2]}[{path[-1]}]"
+    return f" in {path[-1]!r}"
