@@ -50,7 +50,7 @@ class DuplicateKey(Exception):
         self.key, self.line, self.column, self.first_line = key, line, column, first_line
 
 
-class _Core12Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Core12Loader(_BaseLoader):  # type: ignore[misc]
     """CSafeLoader with YAML 1.2 core-schema scalars and duplicate-key detection."""
 
     yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}

@@ -85,7 +85,7 @@ def _message(error: Any, name: str, path: tuple[str, ...]) -> str | None:
             return None
         if unexpected:
             return f"unknown field {unexpected[0]!r}" + _where(path)
-    return error.message + _where(path)
+    return str(error.message) + _where(path)
 
 
 def _where(path: tuple[str, ...]) -> str:

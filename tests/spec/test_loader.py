@@ -49,7 +49,9 @@ def test_yaml_is_read_as_yaml_1_2(write_spec: WriteSpec) -> None:
 
 
 def test_json_spec_loads(write_spec: WriteSpec) -> None:
-    path = write_spec("api.json", '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}')
+    path = write_spec(
+        "api.json", '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}'
+    )
     assert load_spec(path).version == "3.0.3"
 
 
@@ -72,8 +74,14 @@ def test_numeric_status_keys_are_strings(write_spec: WriteSpec) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("swagger: '2.0'\ninfo: {title: T, version: '1'}\n", "Swagger 2.0 is not supported", id="swagger2"),
-        pytest.param("openapi: 3.2.0\ninfo: {title: T, version: '1'}\n", "'3.2.0' is not supported", id="3.2"),
+        pytest.param(
+            "swagger: '2.0'\ninfo: {title: T, version: '1'}\n",
+            "Swagger 2.0 is not supported",
+            id="swagger2",
+        ),
+        pytest.param(
+            "openapi: 3.2.0\ninfo: {title: T, version: '1'}\n", "'3.2.0' is not supported", id="3.2"
+        ),
         pytest.param("openapi: 3.0\n", "write the version as a string", id="float-version"),
         pytest.param("info: {title: T}\n", "no 'openapi' field", id="no-version"),
         pytest.param("- a\n- b\n", "found a list", id="list"),
@@ -139,7 +147,9 @@ def test_billion_laughs_is_refused_quickly(write_spec: WriteSpec) -> None:
     for index, name in enumerate("bcdefghij"):
         prev = "abcdefghij"[index]
         levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
-    path = write_spec("bomb.yaml", "openapi: 3.1.0\nx-bomb:\n" + "\n".join("  " + l for l in levels) + "\n")
+    path = write_spec(
+        "bomb.yaml", "openapi: 3.1.0\nx-bomb:\n" + "\n".join("  " + level for level in levels) + "\n"
+    )
     started = time.monotonic()
     with pytest.raises(HostileInputError) as info:
         load_spec(path)
@@ -243,6 +253,9 @@ def test_locations_in_json(write_spec: WriteSpec) -> None:
         """,
     )
     spec = load_spec(path)
-    assert (spec.locate("/paths/~1b/post/responses/201").line, spec.locate("/paths/~1b").line) == (7, 6)
+    assert (spec.locate("/paths/~1b/post/responses/201").line, spec.locate("/paths/~1b").line) == (
+        7,
+        6,
+    )
     assert spec.locate("/paths/~1b/post/responses/201").column == 30
     assert spec.locate("/paths/~1a/get").line == 5

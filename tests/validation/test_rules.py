@@ -205,7 +205,9 @@ paths:
         )
     )
     hits = list(RULES["path-params"].check(spec))
-    assert [m for _, m in hits] == ["GET /things/{id}: path parameter 'id' must have required: true"]
+    assert [m for _, m in hits] == [
+        "GET /things/{id}: path parameter 'id' must have required: true"
+    ]
 
 
 def test_structure_names_the_missing_field_with_location(write_spec: WriteSpec) -> None:
