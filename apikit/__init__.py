@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 from apikit.errors import ApikitError
 from apikit.findings import Finding, Location, Severity
 from apikit.spec import Environment, Operation, Spec, load_spec
+from apikit.validation import ValidationReport, validate
 
 __all__ = [
     "ApikitError",
