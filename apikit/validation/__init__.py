@@ -65,6 +65,23 @@ def validate(spec: Spec, config: Config | None = None) -> ValidationReport:
     return ValidationReport(spec.path, _apply_settings(findings, settings))
 
 
+def ignored_rules(spec: Spec, path: tuple[str, ...]) -> set[str]:
+    """Rules silenced by `x-apikit-ignore: [rule, ...]` on the node or an ancestor."""
+    ignored: set[str] = set()
+    node = spec.document
+    for part in (None, *path):
+        if part is not None:
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                break
+        if isinstance(node, dict) and isinstance(node.get("x-apikit-ignore"), list):
+            ignored.update(str(rule) for rule in node["x-apikit-ignore"])
+    return ignored
+
+
 def _rule_settings(config: Config) -> dict[str, str]:
     known = set(all_rule_ids())
     for rule_id in config.rules:

@@ -1,0 +1,1 @@
+"""Example material bundled with apikit."""
