@@ -14,59 +14,67 @@ over both). Example::
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from apikit.errors import ConfigError
 
 RuleSetting = Literal["off", "error", "warning", "info"]
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-    rules: dict[str, RuleSetting] = Field(default_factory=dict)
-    allow_external_refs: bool = Field(False, alias="allow-external-refs")
-    allow_remote_refs: bool = Field(False, alias="allow-remote-refs")
-    source: str | None = Field(None, exclude=True)
+@dataclass(frozen=True)
+class Config:
+    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    allow_external_refs: bool = False
+    allow_remote_refs: bool = False
+    source: str | None = None
 
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest apikit.toml, or pyproject.toml with a [tool.apikit] table."""
-    folder = start if start.is_dir() else start.parent
-    for candidate_dir in [folder.resolve(), *folder.resolve().parents]:
+    folder = (start if start.is_dir() else start.parent).resolve()
+    for candidate_dir in [folder, *folder.parents]:
         own = candidate_dir / "apikit.toml"
         if own.is_file():
             return own
         pyproject = candidate_dir / "pyproject.toml"
-        if (
-            pyproject.is_file()
-            and "tool" in _read_toml(pyproject)
-            and "apikit" in _read_toml(pyproject).get("tool", {})
-        ):
+        if pyproject.is_file() and "apikit" in _read_toml(pyproject).get("tool", {}):
             return pyproject
     return None
 
 
 def load_config(spec_path: Path | None = None, explicit: Path | None = None) -> Config:
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"no such config file: {explicit}", hint="check the --config path")
     path = explicit or (find_config_file(spec_path) if spec_path else None)
     if path is None:
         return Config()
-    if explicit is not None and not explicit.is_file():
-        raise ConfigError(f"no such config file: {explicit}")
     data = _read_toml(path)
     table = data.get("tool", {}).get("apikit", {}) if path.name == "pyproject.toml" else data
+    return Config(**_validated(table, path), source=str(path))
+
+
+def _validated(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Check the table with pydantic (imported only when a config file exists)."""
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    class _Table(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+        rules: dict[str, RuleSetting] = Field(default_factory=dict)
+        allow_external_refs: bool = Field(False, alias="allow-external-refs")
+        allow_remote_refs: bool = Field(False, alias="allow-remote-refs")
+
     try:
-        return Config.model_validate({**table, "source": str(path)})
+        return _Table.model_validate(table).model_dump()
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(
             f"{where}: {first['msg']}",
             file=path,
-            hint="rule settings are off, error, warning or info",
+            hint="see the Configuration section of the README",
         ) from None
 
 

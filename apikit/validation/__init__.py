@@ -58,7 +58,9 @@ def validate(spec: Spec, config: Config | None = None) -> ValidationReport:
         if settings.get(rule.id) == "off":
             continue
         findings += [
-            spec.finding(rule.id, rule.severity, msg, path) for path, msg in rule.check(spec)
+            spec.finding(rule.id, rule.severity, message, path)
+            for path, message in rule.check(spec)
+            if rule.id not in ignored_rules(spec, path)
         ]
     if settings.get("example-invalid") != "off":
         findings += example_findings(spec, SchemaSet(spec))
