@@ -1,11 +1,18 @@
 """OpenAPI Schema Objects as compiled JSON Schema (2020-12) validators.
 
-Every schema of the bundled document is converted once per *view* into one
-"shadow" document, `{"$defs": {"s0": ..., "s1": ...}}`, that holds nothing but
-schemas: OpenAPI 3.0 idioms become 2020-12 keywords, annotations are dropped and
-every internal `$ref` is rewritten to point into the shadow. The shadow is
-compiled in one go (so schemas that reference each other are compiled once and
-shared), and a validator for any schema node, nested ones included, is a lookup.
+Every outermost schema of the bundled document (`components/schemas/*`, each
+`schema` of a parameter, header or media type, and any other `$ref` target) is
+converted once into one "shadow" document, `{"$defs": {"s0": ..., "s1": ...}}`,
+that holds nothing but schemas: OpenAPI 3.0 idioms become 2020-12 keywords
+(`nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum`, `int32`/`int64`
+ranges), annotations are dropped, and every internal `$ref` is rewritten to point
+into the shadow. Examples never reach the validator library.
+
+The shadow is registered once per view in a `jsonschema_rs.Registry`, and the
+validator of a schema is compiled from it when first asked for (`{"$ref":
+"urn:apikit:shadow#/$defs/s7/properties/name"}`), so each one compiles only what
+it reaches. (Compiling everything up front with `validator_map_for` took ~2 s and
+~600 MiB per view on GitHub's description; registering takes ~0.05 s.)
 
 Views decide how `readOnly` / `writeOnly` affect `required`:
 
@@ -15,9 +22,13 @@ Views decide how `readOnly` / `writeOnly` affect `required`:
 - ``either``: both are relaxed, for values read in both directions such as a
   schema's own `example`.
 
-A view that relaxes nothing in a given spec shares the compiled shadow of the view
-it is then equal to, so a spec without `writeOnly` compiles ``response`` and
-``plain`` once.
+Views differ only in some `required` lists, which are patched while a view is
+registered. Views that come out equal in a given spec share one registry and one
+set of validators (without `writeOnly`, ``response`` is ``plain``).
+
+A schema that cannot be compiled (broken or cyclic `$ref`, invalid `pattern`,
+`required: true`, nesting too deep) raises `SchemaCompileError` for itself and
+for every schema that reaches it, and for no other.
 """
 
 from __future__ import annotations
@@ -67,10 +78,13 @@ SCHEMA_MAP_KEYWORDS = frozenset(
 #: keywords holding a list of subschemas
 SCHEMA_LIST_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 
-#: keywords that only annotate: dropped from the shadow (`nullable`, `readOnly` and
-#: `writeOnly` are read before they go)
+#: keywords dropped from the shadow: annotations (`nullable`, `readOnly` and
+#: `writeOnly` are read before they go), and `$id` / `$schema`, which would give a
+#: subschema its own base URI and so break the rewritten `#/$defs/...` references
 _DROPPED = frozenset(
     {
+        "$id",
+        "$schema",
         "description",
         "title",
         "example",
@@ -106,10 +120,15 @@ class SchemaCompileError(SpecError):
 @dataclass(frozen=True, slots=True)
 class SchemaViolation:
     """One reason an instance fails a schema. `pointer` is a JSON pointer into the
-    instance ("" for the instance itself)."""
+    instance ("" for the instance itself); `message` is `full_message` with a long
+    leading JSON value shortened (done on demand: most are never shown)."""
 
     pointer: str
-    message: str
+    full_message: str
+
+    @property
+    def message(self) -> str:
+        return _abbreviate(self.full_message)
 
     def __str__(self) -> str:
         return f"{self.pointer}: {self.message}" if self.pointer else self.message
@@ -131,8 +150,9 @@ class CompiledSchema:
             return False
 
     def errors(self, instance: Any) -> list[SchemaViolation]:
-        """Every violation, most specific first where a nullable wrapper would
-        otherwise hide the real reason behind "not valid under any of ..."."""
+        """Every violation, in the order the validator found them. A failed
+        `anyOf`/`oneOf` reports its closest alternative's violations instead when
+        one stands out (see `_closest_branch`)."""
         try:
             found = list(self._validator.iter_errors(instance))
         except (ValueError, TypeError, OverflowError) as exc:
@@ -143,13 +163,16 @@ class CompiledSchema:
         return result
 
 
-def iter_subschemas(node: Any, path: PathTuple) -> Iterator[tuple[PathTuple, Any]]:
-    """`node` (a schema at `path`) and every schema nested in it, depth first."""
+def iter_subschemas(
+    node: Any, path: PathTuple, *, openapi30: bool = False
+) -> Iterator[tuple[PathTuple, Any]]:
+    """`node` (a schema at `path`) and every schema nested in it, depth first. With
+    `openapi30`, what sits beside a `$ref` is skipped, as OpenAPI 3.0 ignores it."""
     stack: list[tuple[PathTuple, Any]] = [(path, node)]
     while stack:
         where, schema = stack.pop()
         yield where, schema
-        if type(schema) is not dict:
+        if type(schema) is not dict or (openapi30 and "$ref" in schema):
             continue
         children: list[tuple[PathTuple, Any]] = []
         for key, value in schema.items():
@@ -165,8 +188,9 @@ def iter_subschemas(node: Any, path: PathTuple) -> Iterator[tuple[PathTuple, Any
 
 def schema_roots(document: Any) -> list[PathTuple]:
     """The outermost schema nodes of an OpenAPI document: `components/schemas/*` and
-    every `schema` of a parameter, header or media type. Examples and extensions
-    are not searched."""
+    every `schema` of a parameter, header or media type (callbacks and webhooks
+    included). Examples and extensions (`x-*`, except where `x-` starts a name, as
+    in a header called `x-rate-limit`) are not searched."""
     roots: list[PathTuple] = []
     stack: list[tuple[Any, PathTuple]] = [(document, ())]
     while stack:
@@ -177,6 +201,7 @@ def schema_roots(document: Any) -> list[PathTuple]:
         if type(node) is not dict:
             continue
         all_schemas = path == ("components", "schemas")
+        names = _is_name_map(path)
         for key, value in node.items():
             kind = type(value)
             if kind is not dict and kind is not list and kind is not bool:
@@ -185,10 +210,20 @@ def schema_roots(document: Any) -> list[PathTuple]:
             if all_schemas or key == "schema":
                 if kind is dict or kind is bool:
                     roots.append(child)
-            elif kind is not bool and key not in ("example", "examples") and key[:2] != "x-":
+            elif kind is bool or key in ("example", "examples"):
+                continue
+            elif names or key[:2] != "x-":
                 stack.append((value, child))
     roots.sort()
     return roots
+
+
+def _is_name_map(path: PathTuple) -> bool:
+    """Is the object at `path` keyed by names (where `x-...` is a name, not an
+    extension)?"""
+    if len(path) == 2 and path[0] == "components":
+        return True
+    return bool(path) and path[-1] in ("headers", "encoding")
 
 
 class SchemaSet:
@@ -198,8 +233,10 @@ class SchemaSet:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self._index = _Index(spec.document, spec.is_31)
+        self._converter = _Converter(spec.document, self._index)
+        self._converted: _Converted | None = None
         self._shadows: dict[frozenset[str], _Shadow] = {}
-        self._view_shadow: dict[str, _Shadow] = {}
+        self._view_shadows: dict[str, _Shadow] = {}
         self._cache: dict[tuple[PathTuple, str], CompiledSchema] = {}
 
     def roots(self) -> list[PathTuple]:
@@ -215,40 +252,44 @@ class SchemaSet:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        if view not in _RELAXED:
+            raise ValueError(f"unknown schema view {view!r}")
         tokens = self._index.tokens(path)
         if tokens is None:
-            self._add_root(path)
-            tokens = self._index.tokens(path)
-            if tokens is None:
-                raise SchemaCompileError(f"no schema at {to_pointer(path)}", pointer=to_pointer(path))
-        shadow = self._shadow(view)
-        compiled = CompiledSchema(shadow.validator(tokens, path), path)
+            tokens = self._add_root(path)
+        compiled = CompiledSchema(self._shadow(view).validator(tokens, path), path)
         self._cache[key] = compiled
         return compiled
 
-    def _add_root(self, path: PathTuple) -> None:
-        """A schema outside every known root (e.g. under an extension): index it and
-        rebuild the shadows on next use."""
+    def _add_root(self, path: PathTuple) -> tuple[str, ...]:
+        """A schema outside every known root (under an extension, say): index it
+        and convert again on next use."""
         node = _get(self.spec.document, path)
-        if path and (type(node) is dict or type(node) is bool):
+        tokens = None
+        outside = self._index.root_of(path) is None
+        if path and outside and (type(node) is dict or type(node) is bool):
             self._index.add(path)
+            self._converted = None
             self._shadows.clear()
-            self._view_shadow.clear()
+            self._view_shadows.clear()
+            tokens = self._index.tokens(path)
+        if tokens is None:
+            pointer = to_pointer(path)
+            raise SchemaCompileError(f"no schema at {pointer}", pointer=pointer)
+        return tokens
 
     def _shadow(self, view: str) -> _Shadow:
-        shadow = self._view_shadow.get(view)
+        shadow = self._view_shadows.get(view)
         if shadow is not None:
             return shadow
-        if view not in _RELAXED:
-            raise ValueError(f"unknown schema view {view!r}")
-        converter = _Converter(self.spec.document, self._index, _RELAXED[view])
-        document = converter.run()
-        effective = frozenset(converter.effective)
+        if self._converted is None:
+            self._converted = self._converter.run()
+        converted = self._converted
+        effective = converted.effective(_RELAXED[view])
         shadow = self._shadows.get(effective)
         if shadow is None:
-            shadow = _Shadow(document, converter.edges, converter.problems, self._index)
-            self._shadows[effective] = shadow
-        self._view_shadow[view] = shadow
+            shadow = self._shadows[effective] = _Shadow(converted, effective, self._index)
+        self._view_shadows[view] = shadow
         return shadow
 
 
@@ -320,6 +361,28 @@ class _Index:
                 return None
         return tuple(tokens)
 
+    def original(self, root: PathTuple, parts: PathTuple) -> PathTuple:
+        """The bundled-document path of the node at `parts` inside the shadow entry
+        of `root` (as far as it can be followed back)."""
+        node = _get(self.document, root)
+        path = list(root)
+        i = 0
+        while i < len(parts):
+            if self._wrapped(node) and parts[i : i + 2] == _WRAPPED:
+                i += 2
+                continue
+            keyword = parts[i]
+            if keyword in SCHEMA_MAP_KEYWORDS | SCHEMA_LIST_KEYWORDS and i + 1 < len(parts):
+                step = parts[i : i + 2]
+            elif type(node) is dict and keyword in node:
+                step = (keyword,)
+            else:
+                break
+            path.extend(step)
+            i += len(step)
+            node = _get(node, step)
+        return tuple(path)
+
     def _wrapped(self, node: Any) -> bool:
         """Does the 3.0 converter wrap this node as `{"anyOf": [node, null]}`?"""
         return (
@@ -354,9 +417,8 @@ class _Index:
         tokens = self.tokens(path)
         if tokens is None:
             return _Ref(ref, problem=f"$ref {ref!r} does not point at a schema")
-        encoded = "/".join(quote(escape_token(t), safe=_FRAGMENT_SAFE) for t in tokens)
         found = self.root_of(path)
-        return _Ref("#/" + encoded, key=found[1] if found else None)
+        return _Ref(_fragment(tokens), key=found[1] if found else None)
 
     def _check_target(self, ref: str, path: PathTuple) -> str | None:
         """Why `ref` cannot be used as a schema, or None."""
@@ -365,9 +427,11 @@ class _Index:
         while True:
             if node is None and path:
                 return f"$ref {ref!r} does not exist"
-            if type(node) is not dict and type(node) is not bool:
+            if type(node) is bool:
+                return None
+            if type(node) is not dict:
                 return f"$ref {ref!r} does not point at a schema"
-            inner = node.get("$ref") if type(node) is dict else None
+            inner = node.get("$ref")
             if type(inner) is not str or (self.is_31 and len(node) > 1):
                 return None
             if not inner.startswith("#/"):
@@ -382,33 +446,69 @@ class _Index:
             node = _get(self.document, path)
 
 
-class _Converter:
-    """Builds the shadow document of one view."""
+@dataclass
+class _Relaxable:
+    """A converted `required` list naming properties that are readOnly/writeOnly."""
 
-    def __init__(self, document: Any, index: _Index, relaxed: frozenset[str]) -> None:
+    holder: dict[str, Any]
+    names: list[Any]
+    flags: dict[str, frozenset[str]]
+
+    def kept(self, relaxed: frozenset[str]) -> list[Any]:
+        return [
+            n for n in self.names if type(n) is not str or not self.flags.get(n, _NONE) & relaxed
+        ]
+
+
+@dataclass
+class _Converted:
+    """The shadow document as written for the ``plain`` view, plus what the other
+    views change in it."""
+
+    document: dict[str, Any]
+    edges: dict[str, set[str]]
+    problems: dict[str, str]
+    relaxable: list[_Relaxable]
+
+    def effective(self, relaxed: frozenset[str]) -> frozenset[str]:
+        """The flags of `relaxed` that change anything in this spec."""
+        return frozenset(
+            flag
+            for item in self.relaxable
+            for flags in item.flags.values()
+            for flag in flags & relaxed
+        )
+
+
+class _Converter:
+    """Builds the shadow document (once per spec; views patch `required` lists).
+    It is incremental: `run` converts the roots indexed since the last run."""
+
+    def __init__(self, document: Any, index: _Index) -> None:
         self.document = document
         self.index = index
         self.is_31 = index.is_31
-        self.relaxed = relaxed
-        self.effective: set[str] = set()
+        self.defs: dict[str, Any] = {}
         self.edges: dict[str, set[str]] = {}
         self.problems: dict[str, str] = {}
+        self.relaxable: list[_Relaxable] = []
+        self._flags: dict[int, frozenset[str]] = {}
+        self._done = 0
         self._key = ""
 
-    def run(self) -> dict[str, Any]:
-        defs: dict[str, Any] = {}
-        done = 0
-        while done < len(self.index.paths):  # converting may index new ref targets
-            path = self.index.paths[done]
+    def run(self) -> _Converted:
+        while self._done < len(self.index.paths):  # converting may index ref targets
+            path = self.index.paths[self._done]
             key = self._key = self.index.keys[path]
             self.edges[key] = set()
             try:
-                defs[key] = self.schema(_get(self.document, path))
+                self.defs[key] = self.schema(_get(self.document, path))
             except RecursionError:
-                defs[key] = {}
                 self.problems[key] = f"schema at {to_pointer(path)} is nested too deeply"
-            done += 1
-        return {"$defs": defs}
+            self._done += 1
+        for key in self.problems:
+            self.defs[key] = {}
+        return _Converted({"$defs": self.defs}, self.edges, self.problems, self.relaxable)
 
     def schema(self, node: Any) -> Any:
         if type(node) is not dict:
@@ -416,159 +516,225 @@ class _Converter:
         ref = node.get("$ref")
         if type(ref) is str and not self.is_31:
             out: dict[str, Any] = {"$ref": self.ref(ref)}
-            return self.wrap(out) if node.get("nullable") is True else out
+            return _wrap(out) if node.get("nullable") is True else out
         out = {}
         for key, value in node.items():
-            if key in _DROPPED or key[:2] == "x-":
-                continue
-            if key in SINGLE_SCHEMA_KEYWORDS:
+            kind = _KEYWORD_KIND.get(key, _LITERAL)
+            if kind == _LITERAL:
+                if key[:2] != "x-":
+                    out[key] = value
+            elif kind == _SINGLE:
                 out[key] = self.schema(value)
-            elif key in SCHEMA_MAP_KEYWORDS and type(value) is dict:
+            elif kind == _MAP and type(value) is dict:
                 out[key] = {name: self.schema(sub) for name, sub in value.items()}
-            elif key in SCHEMA_LIST_KEYWORDS and type(value) is list:
+            elif kind == _LIST and type(value) is list:
                 out[key] = [self.schema(sub) for sub in value]
-            elif key == "$ref" and type(value) is str:
+            elif kind == _REF and type(value) is str:
                 out[key] = self.ref(value)
-            else:
+            elif kind != _DROP:
                 out[key] = value
-        if type(out.get("required")) is list and self.relaxed:
-            out["required"] = self.required(node, out["required"])
-        _int_range(node, out)
+        if "required" in out and type(out["required"]) is list:
+            self.note_required(node, out)
+        if "format" in out:
+            _int_range(out)
         if self.is_31:
             return out
-        _exclusive_bounds(out)
-        return self.nullable(node, out)
+        if "exclusiveMinimum" in out or "exclusiveMaximum" in out:
+            _exclusive_bounds(out)
+        return _nullable(node, out) if "nullable" in node else out
 
     def ref(self, ref: str) -> str:
         resolved = self.index.ref(ref)
         if resolved.problem is not None:
             self.problems.setdefault(self._key, resolved.problem)
-            return "#/$defs/__missing__"  # never compiled: the root is marked unusable
+            return "#"  # never compiled: the whole entry is replaced by {}
         if resolved.key is not None:
             self.edges[self._key].add(resolved.key)
         return resolved.ref
 
-    def nullable(self, node: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-        """OpenAPI 3.0 `nullable: true` as 2020-12: null joins `type` (and `enum`), or
-        the schema is wrapped in `anyOf: [schema, {type: null}]` when it is built
-        from references or combinators."""
-        if node.get("nullable") is not True:
-            return out
-        if any(k in out for k in _COMPOSITION):
-            return self.wrap(out)
-        kind = out.get("type")
-        if type(kind) is str:
-            out["type"] = [kind, "null"]
-        elif type(kind) is list and "null" not in kind:
-            out["type"] = [*kind, "null"]
-        enum = out.get("enum")
-        if type(enum) is list and None not in enum:
-            out["enum"] = [*enum, None]
+    def note_required(self, node: dict[str, Any], out: dict[str, Any]) -> None:
+        """Remember a `required` list naming readOnly/writeOnly properties."""
+        flags: dict[str, frozenset[str]] = {}
+        for name in out["required"]:
+            if type(name) is str:
+                found = self.flags(_property(self.document, node, name, 0), 0)
+                if found:
+                    flags[name] = found
+        if flags:
+            self.relaxable.append(_Relaxable(out, out["required"], flags))
+
+    def flags(self, node: Any, depth: int) -> frozenset[str]:
+        """`readOnly` / `writeOnly` set on `node`, its `$ref` target or its `allOf`
+        members (memoised by node)."""
+        if type(node) is not dict or depth > _LOOKUP_DEPTH:
+            return _NONE
+        known = self._flags.get(id(node))
+        if known is not None:
+            return known
+        self._flags[id(node)] = _NONE  # a reference cycle ends here
+        found = {flag for flag in _FLAGS if node.get(flag) is True}
+        ref = node.get("$ref")
+        if type(ref) is str:
+            found |= self.flags(_deref(self.document, node), depth + 1)
+        members = node.get("allOf")
+        if type(members) is list:
+            for member in members:
+                found |= self.flags(member, depth + 1)
+        result = frozenset(found) if found else _NONE
+        self._flags[id(node)] = result
+        return result
+
+
+_LITERAL, _SINGLE, _MAP, _LIST, _REF, _DROP = range(6)
+_KEYWORD_KIND: dict[str, int] = {
+    **dict.fromkeys(SINGLE_SCHEMA_KEYWORDS, _SINGLE),
+    **dict.fromkeys(SCHEMA_MAP_KEYWORDS, _MAP),
+    **dict.fromkeys(SCHEMA_LIST_KEYWORDS, _LIST),
+    **dict.fromkeys(_DROPPED, _DROP),
+    "$ref": _REF,
+}
+_FLAGS = ("readOnly", "writeOnly")
+_NONE: frozenset[str] = frozenset()
+
+
+def _nullable(node: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0 `nullable: true` as 2020-12: null joins `type` (and `enum`), or
+    the schema is wrapped in `anyOf: [schema, {type: null}]` when it is built from
+    references or combinators."""
+    if node.get("nullable") is not True:
         return out
+    if any(k in out for k in _COMPOSITION):
+        return _wrap(out)
+    kind = out.get("type")
+    if type(kind) is str:
+        out["type"] = [kind, "null"]
+    elif type(kind) is list and "null" not in kind:
+        out["type"] = [*kind, "null"]
+    enum = out.get("enum")
+    if type(enum) is list and None not in enum:
+        out["enum"] = [*enum, None]
+    return out
 
-    @staticmethod
-    def wrap(out: dict[str, Any]) -> dict[str, Any]:
-        return {"anyOf": [out, {"type": "null"}]}
 
-    def required(self, node: dict[str, Any], names: list[Any]) -> list[Any]:
-        kept: list[Any] = []
-        for name in names:
-            flag = self.relaxing_flag(node, name) if type(name) is str else None
-            if flag is None:
-                kept.append(name)
-            else:
-                self.effective.add(flag)
-        return kept
-
-    def relaxing_flag(self, node: dict[str, Any], name: str) -> str | None:
-        prop = _property(self.document, node, name, 0)
-        if prop is None:
-            return None
-        for flag in self.relaxed:
-            if _has_flag(self.document, prop, flag, 0):
-                return flag
-        return None
+def _wrap(out: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [out, {"type": "null"}]}
 
 
 class _Shadow:
-    """One compiled shadow document and what is known to be wrong in it."""
+    """The shadow document of one view, registered once; validators are compiled
+    from it on demand (each compiles only the schemas it reaches)."""
 
-    def __init__(
-        self,
-        document: dict[str, Any],
-        edges: dict[str, set[str]],
-        problems: dict[str, str],
-        index: _Index,
-    ) -> None:
-        self.edges = edges
-        self.problems = dict(problems)
+    def __init__(self, converted: _Converted, relaxed: frozenset[str], index: _Index) -> None:
+        self.defs: dict[str, Any] = converted.document["$defs"]
+        self.edges = converted.edges
         self.index = index
         self.failure: str | None = None
+        self.registry = self._register(converted, relaxed)
+        self.problems = dict(converted.problems)
         self._blocked: dict[str, str | None] = {}
-        self.map = self._compile(document)
+        self._validators: dict[tuple[str, ...], jsonschema_rs.Validator] = {}
 
-    def _compile(self, document: dict[str, Any]) -> jsonschema_rs.ValidatorMap | None:
-        defs: dict[str, Any] = document["$defs"]
-        for key in self.problems:
-            defs[key] = {}
+    def _register(
+        self, converted: _Converted, relaxed: frozenset[str]
+    ) -> jsonschema_rs.Registry | None:
+        """Register the shadow; if that fails (a schema nested too deeply for the
+        validator, say), register each entry alone to find the culprits, set them
+        aside as problems of the spec (whatever the view) and try again."""
         try:
-            return _compile_map(document)
+            return _register(converted, relaxed)
         except (ValueError, jsonschema_rs.ReferencingError):
             pass
-        self._isolate(defs)
-        try:
-            return _compile_map(document)
-        except (ValueError, jsonschema_rs.ReferencingError) as exc:
-            self.failure = f"schemas cannot be compiled: {_first_line(exc)}"
-            return None
-
-    def _isolate(self, defs: dict[str, Any]) -> None:
-        """Compile each schema alone (references stubbed) to find the ones that
-        cannot be compiled; they are replaced by `{}` and marked unusable."""
-        for key, schema in defs.items():
+        for key, schema in self.defs.items():
             try:
-                jsonschema_rs.validator_for(_stub_refs(schema), validate_formats=True)
+                jsonschema_rs.Registry([(_SHADOW_URI, {"$defs": {key: schema}})])
             except (ValueError, jsonschema_rs.ReferencingError) as exc:
-                root = self.index.paths[int(key[1:])]
-                where = to_pointer(root + _error_path(exc))
-                self.problems[key] = f"schema at {where} cannot be compiled: {_first_line(exc)}"
-                defs[key] = {}
+                where = to_pointer(self.index.paths[int(key[1:])])
+                converted.problems[key] = (
+                    f"schema at {where} cannot be compiled: {_first_line(exc)}"
+                )
+        for key in converted.problems:
+            self.defs[key] = {}
+        try:
+            return _register(converted, relaxed)
+        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+            self.failure = f"schemas cannot be registered: {_first_line(exc)}"
+            return None
 
     def validator(self, tokens: tuple[str, ...], path: PathTuple) -> jsonschema_rs.Validator:
-        if self.failure is not None or self.map is None:
-            raise SchemaCompileError(self.failure or "schemas cannot be compiled")
-        problem = self.blocked(tokens[1])
-        if problem is not None:
-            raise SchemaCompileError(problem, pointer=to_pointer(path))
-        validator = self.map.get("#/" + "/".join(escape_token(t) for t in tokens))
-        if validator is None:
-            raise SchemaCompileError(
-                f"schema at {to_pointer(path)} cannot be compiled", pointer=to_pointer(path)
+        cached = self._validators.get(tokens)
+        if cached is not None:
+            return cached
+        problem = self.failure or self.blocked(tokens[1])
+        if problem is not None or self.registry is None:
+            raise SchemaCompileError(problem or "no schemas", pointer=to_pointer(path))
+        try:
+            validator = _compile(_SHADOW_URI + _fragment(tokens), self.registry)
+        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+            problem = self._culprit(tokens[1]) or (
+                f"schema at {to_pointer(path)} cannot be compiled: {_first_line(exc)}"
             )
+            raise SchemaCompileError(problem, pointer=to_pointer(path)) from None
+        self._validators[tokens] = validator
         return validator
 
-    def blocked(self, key: str) -> str | None:
-        """The problem of `key` or of any schema it references, if any."""
-        if not self.problems:
-            return None
-        if key in self._blocked:
-            return self._blocked[key]
+    def closure(self, key: str) -> list[str]:
+        """`key` and every shadow entry it references, directly or not."""
         seen = {key}
-        queue = [key]
-        found: str | None = None
-        while queue and found is None:
-            current = queue.pop()
-            found = self.problems.get(current)
-            for nxt in self.edges.get(current, ()):
+        order = [key]
+        for current in order:
+            for nxt in sorted(self.edges.get(current, ())):
                 if nxt not in seen:
                     seen.add(nxt)
-                    queue.append(nxt)
-        self._blocked[key] = found
-        return found
+                    order.append(nxt)
+        return order
+
+    def blocked(self, key: str) -> str | None:
+        """The known problem of `key` or of any schema it references, if any."""
+        if not self.problems:
+            return None
+        if key not in self._blocked:
+            problems = (self.problems.get(k) for k in self.closure(key))
+            self._blocked[key] = next((p for p in problems if p is not None), None)
+        return self._blocked[key]
+
+    def _culprit(self, key: str) -> str | None:
+        """After a failed compile: compile each reachable schema alone (references
+        stubbed) to name the one at fault, and remember it."""
+        for member in self.closure(key):
+            try:
+                jsonschema_rs.validator_for(_stub_refs(self.defs[member]), validate_formats=True)
+            except (ValueError, jsonschema_rs.ReferencingError) as exc:
+                root = self.index.paths[int(member[1:])]
+                where = to_pointer(self.index.original(root, _error_path(exc)))
+                problem = f"schema at {where} cannot be compiled: {_first_line(exc)}"
+                self.problems[member] = problem
+                self._blocked.clear()
+                return problem
+        return None
 
 
-def _compile_map(document: dict[str, Any]) -> jsonschema_rs.ValidatorMap:
-    return jsonschema_rs.validator_map_for(document, validate_formats=True)
+def _register(converted: _Converted, relaxed: frozenset[str]) -> jsonschema_rs.Registry:
+    """A registry holding the shadow with the `required` lists of this view. The
+    registry keeps its own copy, so the shared document is patched only meanwhile."""
+    patched = [(item, item.kept(relaxed)) for item in converted.relaxable if relaxed]
+    try:
+        for item, kept in patched:
+            item.holder["required"] = kept
+        return jsonschema_rs.Registry([(_SHADOW_URI, converted.document)])
+    finally:
+        for item, _ in patched:
+            item.holder["required"] = item.names
+
+
+_SHADOW_URI = "urn:apikit:shadow"
+
+
+def _fragment(tokens: tuple[str, ...]) -> str:
+    return "#/" + "/".join(quote(escape_token(t), safe=_FRAGMENT_SAFE) for t in tokens)
+
+
+def _compile(uri: str, registry: jsonschema_rs.Registry) -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for({"$ref": uri}, registry=registry, validate_formats=True)
 
 
 def _get(document: Any, path: PathTuple) -> Any:
@@ -618,32 +784,17 @@ def _property(document: Any, node: Any, name: str, depth: int) -> Any:
     return None
 
 
-def _has_flag(document: Any, node: Any, flag: str, depth: int) -> bool:
-    """Is `flag` (readOnly / writeOnly) true on `node`, its `$ref` target, or one of
-    its `allOf` members?"""
-    if type(node) is not dict or depth > _LOOKUP_DEPTH:
-        return False
-    if node.get(flag) is True:
-        return True
-    target = _deref(document, node)
-    if target is not node and _has_flag(document, target, flag, depth + 1):
-        return True
-    members = node.get("allOf")
-    return type(members) is list and any(
-        _has_flag(document, member, flag, depth + 1) for member in members
-    )
-
-
-def _int_range(node: dict[str, Any], out: dict[str, Any]) -> None:
+def _int_range(out: dict[str, Any]) -> None:
     """OpenAPI's `int32` / `int64` formats as `minimum` / `maximum` bounds."""
-    bounds = _INT_RANGES.get(node.get("format"))  # type: ignore[arg-type]
+    fmt = out["format"]
+    bounds = _INT_RANGES.get(fmt) if type(fmt) is str else None
     if bounds is None:
         return
     low, high = bounds
-    minimum, maximum = out.get("minimum"), out.get("maximum")
-    if not _is_number(minimum) or minimum < low:
+    minimum, maximum = _number(out.get("minimum")), _number(out.get("maximum"))
+    if minimum is None or minimum < low:
         out["minimum"] = low
-    if not _is_number(maximum) or maximum > high:
+    if maximum is None or maximum > high:
         out["maximum"] = high
 
 
@@ -660,6 +811,10 @@ def _exclusive_bounds(out: dict[str, Any]) -> None:
 
 def _is_number(value: Any) -> bool:
     return type(value) is int or type(value) is float
+
+
+def _number(value: Any) -> int | float | None:
+    return value if type(value) is int or type(value) is float else None
 
 
 def _stub_refs(node: Any) -> Any:
@@ -684,25 +839,48 @@ def _first_line(exc: Exception) -> str:
 
 
 def _violations(error: jsonschema_rs.ValidationError, instance: Any) -> list[SchemaViolation]:
-    """A validation error as violations; a failed `anyOf`/`oneOf` between a schema
-    and `{type: null}` reports why the schema failed instead."""
+    """A validation error as violations. When no alternative of an `anyOf`/`oneOf`
+    fits, the violations of the closest alternative are reported instead of "not
+    valid under any of the schemas" (when one alternative clearly is closest)."""
     kind = error.kind
-    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AnyOf | _ONE_OF_NOT_VALID):
-        context = kind.context
-        if len(context) == 2 and _only_null(context[1]) and context[0]:
-            result: list[SchemaViolation] = []
-            for inner in context[0]:
-                result.extend(_violations(inner, instance))
-            return result
+    if isinstance(kind, _NONE_VALID):
+        closest = _closest_branch(kind.context, error.instance_path, instance)
+        if closest is not None:
+            return closest
     pointer = _instance_pointer(error.instance_path, instance)
-    return [SchemaViolation(pointer, _abbreviate(error.message))]
+    return [SchemaViolation(pointer, error.message)]
 
 
-_ONE_OF_NOT_VALID = jsonschema_rs.ValidationErrorKind.OneOfNotValid
+_NONE_VALID = (
+    jsonschema_rs.ValidationErrorKind.AnyOf,
+    jsonschema_rs.ValidationErrorKind.OneOfNotValid,
+)
 
 
-def _only_null(errors: list[jsonschema_rs.ValidationError]) -> bool:
-    return len(errors) == 1 and getattr(errors[0].kind, "types", None) == ["null"]
+def _closest_branch(
+    context: list[list[jsonschema_rs.ValidationError]], at: list[str | int], instance: Any
+) -> list[SchemaViolation] | None:
+    """Alternatives that reject the value for its type alone (such as the
+    `{type: null}` of a nullable wrapper) are set aside; of the rest, the one with
+    the fewest (then the deepest) violations wins, if it wins alone."""
+    candidates = [
+        [v for inner in errors for v in _violations(inner, instance)]
+        for errors in context
+        if errors and not _type_mismatch(errors, at)
+    ]
+    if not candidates:
+        return None
+    scores = [(len(found), -min(v.pointer.count("/") for v in found)) for found in candidates]
+    best = min(scores)
+    return candidates[scores.index(best)] if scores.count(best) == 1 else None
+
+
+def _type_mismatch(errors: list[jsonschema_rs.ValidationError], at: list[str | int]) -> bool:
+    return (
+        len(errors) == 1
+        and isinstance(errors[0].kind, jsonschema_rs.ValidationErrorKind.Type)
+        and errors[0].instance_path == at
+    )
 
 
 def _instance_pointer(parts: list[str | int], instance: Any) -> str:

@@ -148,7 +148,8 @@ def test_billion_laughs_is_refused_quickly(write_spec: WriteSpec) -> None:
         prev = "abcdefghij"[index]
         levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     path = write_spec(
-        "bomb.yaml", "openapi: 3.1.0\nx-bomb:\n" + "\n".join("  " + level for level in levels) + "\n"
+        "bomb.yaml",
+        "openapi: 3.1.0\nx-bomb:\n" + "\n".join("  " + level for level in levels) + "\n",
     )
     started = time.monotonic()
     with pytest.raises(HostileInputError) as info:
