@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, field
+from itertools import accumulate
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -58,13 +59,9 @@ class SourceFile:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self._line_starts = starts
+            # all in C: the length of each line plus its newline, summed
+            line_lengths = map((1).__add__, map(len, self.text.split("\n")))
+            self._line_starts = [0, *accumulate(line_lengths)]
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
 
