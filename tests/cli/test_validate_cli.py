@@ -192,3 +192,27 @@ def test_no_traceback_and_no_colour_in_a_subprocess(write_spec: WriteSpec) -> No
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "\x1b[" not in proc.stdout
     assert "syntax" in proc.stdout
+
+
+def test_bundle_command_writes_one_document(runner: CliRunner, write_spec: WriteSpec) -> None:
+    path = write_spec(
+        "api.yaml",
+        VALID + "components:\n  schemas:\n    Thing: {$ref: 'thing.yaml'}\n",
+        {"thing.yaml": "type: object\nproperties: {name: {type: string}}\n"},
+    )
+    out = path.parent / "bundled.json"
+    code, _, err = run(runner, "bundle", str(path), "-o", str(out))
+    assert code == 0 and "wrote" in err
+    bundled = json.loads(out.read_text())
+    assert bundled["components"]["schemas"]["Thing"]["properties"] == {"name": {"type": "string"}}
+    code, text, _ = run(runner, "bundle", str(path))
+    assert code == 0 and text.startswith("openapi: 3.1.0\n")
+
+
+def test_bundle_refuses_a_spec_with_broken_refs(runner: CliRunner, write_spec: WriteSpec) -> None:
+    path = write_spec("api.yaml", VALID + "components:\n  schemas:\n    X: {$ref: 'gone.yaml'}\n")
+    out = path.parent / "bundled.yaml"
+    code, _, err = run(runner, "bundle", str(path), "-o", str(out))
+    assert code == 1
+    assert "gone.yaml" in err and "apikit validate" in err
+    assert not out.exists()
