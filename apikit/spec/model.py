@@ -110,6 +110,20 @@ class Spec:
         line, column = line_col if line_col else (None, None)
         return Location(source.display, line, column, to_pointer(local))
 
+    def prefetch_locations(self, paths: list[PathTuple]) -> None:
+        """Make many later `locate` calls cheap (see SourceFile.prefetch)."""
+        by_file: dict[str, list[PathTuple]] = {}
+        for path in paths:
+            try:
+                key, local = self.source_map.origin(path)
+            except KeyError:
+                key, local = self.workspace.root_key, path
+            by_file.setdefault(key, []).append(local)
+        for key, local_paths in by_file.items():
+            source = self.workspace.files.get(key)
+            if source is not None:
+                source.prefetch(local_paths)
+
     def finding(
         self, rule: str, severity: Severity | str, message: str, path: PathTuple
     ) -> Finding:

@@ -57,14 +57,17 @@ def validate(spec: Spec, config: Config | None = None) -> ValidationReport:
     settings = _rule_settings(config or Config())
     findings = list(spec.load_findings)
     findings += structure_findings(spec)
-    for rule in RULES.values():
-        if settings.get(rule.id) == "off":
-            continue
-        findings += [
-            spec.finding(rule.id, rule.severity, message, path)
-            for path, message in rule.check(spec)
-            if rule.id not in ignored_rules(spec, path)
-        ]
+    hits = [
+        (rule, path, message)
+        for rule in RULES.values()
+        if settings.get(rule.id) != "off"
+        for path, message in rule.check(spec)
+        if rule.id not in ignored_rules(spec, path)
+    ]
+    spec.prefetch_locations([path for _, path, _ in hits])
+    findings += [
+        spec.finding(rule.id, rule.severity, message, path) for rule, path, message in hits
+    ]
     findings += example_findings(spec, SchemaSet(spec))
     return ValidationReport(spec.path, _apply_settings(findings, settings))
 

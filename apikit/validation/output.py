@@ -15,9 +15,9 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 def render(reports: list[ValidationReport], fmt: str, console: Any, *, strict: bool) -> None:
     if fmt == "json":
-        console.out(json.dumps(as_json(reports), indent=2, ensure_ascii=False), highlight=False)
+        console.file.write(json.dumps(as_json(reports), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "sarif":
-        console.out(json.dumps(as_sarif(reports), indent=2, ensure_ascii=False), highlight=False)
+        console.file.write(json.dumps(as_sarif(reports), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "github":
         for report in reports:
             for finding in report.findings:
@@ -35,21 +35,46 @@ def as_json(reports: list[ValidationReport]) -> dict[str, Any]:
 
 
 def render_human(reports: list[ValidationReport], console: Any, *, strict: bool) -> None:
-    from rich.markup import escape
-
+    """Grouped by file. Styled through rich on a terminal; written straight out
+    otherwise, which keeps thousands of findings (a CI log) fast."""
+    styled = console.is_terminal and not console.no_color
     for report in reports:
         current_file = None
         for finding in report.findings:
             if finding.location.file != current_file:
                 current_file = finding.location.file
-                console.print(f"\n[bold]{escape(current_file)}[/bold]")
-            style = _STYLE[finding.severity]
-            console.print(
-                f"  {escape(str(finding.location))} [{style}]{finding.severity.value}[/{style}] "
-                f"[dim]{finding.rule}[/dim] {escape(finding.message)}"
-            )
-        mark = "[red]✗[/red]" if report.exit_code(strict) else "[green]✓[/green]"
-        console.print(f"{mark} {escape(summary_line(report, strict))}")
+                _line(console, styled, f"\n{current_file}", "bold")
+            _finding_line(console, styled, finding)
+        verdict = summary_line(report, strict)
+        failed = report.exit_code(strict) != 0
+        _line(console, styled, ("✗ " if failed else "✓ ") + verdict, "red" if failed else "green")
+
+
+def _finding_line(console: Any, styled: bool, finding: Finding) -> None:
+    where, severity = str(finding.location), finding.severity.value
+    if not styled:
+        console.file.write(f"  {where} {severity} {finding.rule} {finding.message}\n")
+        return
+    from rich.text import Text
+
+    console.print(
+        Text.assemble(
+            f"  {where} ",
+            (severity, _STYLE[finding.severity]),
+            " ",
+            (finding.rule, "dim"),
+            f" {finding.message}",
+        )
+    )
+
+
+def _line(console: Any, styled: bool, text: str, style: str) -> None:
+    if styled:
+        from rich.text import Text
+
+        console.print(Text(text, style=style))
+    else:
+        console.file.write(text + "\n")
 
 
 def summary_line(report: ValidationReport, strict: bool = False) -> str:

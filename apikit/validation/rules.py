@@ -16,6 +16,7 @@ from apikit.findings import Severity
 from apikit.spec import Spec
 from apikit.spec.bundle import COMPONENT_KINDS
 from apikit.spec.refs import iter_refs
+from apikit.spec.source import escape_token
 
 Hit = tuple[tuple[str, ...], str]
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -215,23 +216,24 @@ def unused_component(spec: Spec) -> Iterator[Hit]:
     components = spec.document.get("components")
     if not isinstance(components, dict):
         return
-    used = {ref for _, ref in iter_refs(spec.document)}
+    used = {_component_pointer(ref) for _, ref in iter_refs(spec.document)}
     used_schemes = _security_names(spec)
     for kind in COMPONENT_KINDS:
         members = components.get(kind)
         if not isinstance(members, dict):
             continue
+        singular = kind[:-1] if kind.endswith("s") else kind
         for name in members:
             if kind == "securitySchemes":
                 if name not in used_schemes:
                     yield ("components", kind, name), f"security scheme {name!r} is never required"
-                continue
-            pointer = f"#/components/{kind}/{name.replace('~', '~0').replace('/', '~1')}"
-            if pointer not in used and not any(r.startswith(pointer + "/") for r in used):
-                yield (
-                    ("components", kind, name),
-                    f"{kind[:-1] if kind.endswith('s') else kind} {name!r} is never referenced",
-                )
+            elif f"#/components/{kind}/{escape_token(name)}" not in used:
+                yield ("components", kind, name), f"{singular} {name!r} is never referenced"
+
+
+def _component_pointer(ref: str) -> str:
+    """'#/components/schemas/A/properties/b' -> '#/components/schemas/A'."""
+    return "/".join(ref.split("/", 4)[:4])
 
 
 def _security_names(spec: Spec) -> set[str]:
