@@ -4,7 +4,9 @@ The nearest such file at or above the spec's folder wins (an explicit path wins
 over both). Example::
 
     [tool.apikit]
+    spec = "api/openapi.yaml"        # what `apikit build` builds (relative to this file)
     allow-external-refs = false
+    secret-env = ["BOOKSTORE_TOKEN"] # more variables whose values must never be packed
 
     [tool.apikit.rules]
     operation-summary = "off"        # disable a rule
@@ -29,6 +31,10 @@ class Config:
     allow_external_refs: bool = False
     allow_remote_refs: bool = False
     source: str | None = None
+    #: the project's spec, resolved against the config file's folder
+    spec: Path | None = None
+    #: environment variables whose values count as secrets, besides APIKIT_AUTH_*
+    secret_env: tuple[str, ...] = ()
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -52,7 +58,11 @@ def load_config(spec_path: Path | None = None, explicit: Path | None = None) -> 
         return Config()
     data = _read_toml(path)
     table = data.get("tool", {}).get("apikit", {}) if path.name == "pyproject.toml" else data
-    return Config(**_validated(table, path), source=str(path))
+    values = _validated(table, path)
+    if values.get("spec") is not None:
+        values["spec"] = path.parent / values["spec"]
+    values["secret_env"] = tuple(values.get("secret_env") or ())
+    return Config(**values, source=str(path))
 
 
 def _validated(table: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -65,6 +75,8 @@ def _validated(table: dict[str, Any], path: Path) -> dict[str, Any]:
         rules: dict[str, RuleSetting] = Field(default_factory=dict)
         allow_external_refs: bool = Field(False, alias="allow-external-refs")
         allow_remote_refs: bool = Field(False, alias="allow-remote-refs")
+        spec: str | None = None
+        secret_env: list[str] = Field(default_factory=list, alias="secret-env")
 
     try:
         return _Table.model_validate(table).model_dump()

@@ -10,6 +10,7 @@ spec or a server are `Finding`s, not exceptions.
     │   ├── HostileInputError        1  alias bombs, recursive aliases, oversized files
     │   ├── UnsupportedSpecError     1  not OpenAPI 3.0.x / 3.1.x (e.g. Swagger 2.0)
     │   └── RefError                 1  broken, cyclic, remote or out-of-root $ref
+    ├── SecretLeakError              1  a file to be packed holds the value of a secret
     └── ServerUnreachableError       3  a server could not be reached at all
 
 Every error carries an optional source location and a hint saying what to do
@@ -96,6 +97,14 @@ class UnsupportedSpecError(SpecError):
 
 class RefError(SpecError):
     rule = "ref"
+
+
+class SecretLeakError(ApikitError):
+    """A file apikit was about to write holds the value of a secret. The message
+    names the file and the variable, never the value."""
+
+    exit_code = 1
+    rule = "secret-leak"
 
 
 class ServerUnreachableError(ApikitError):
