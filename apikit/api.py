@@ -141,21 +141,12 @@ def build_collections(
 
 def docs_spec(spec: Path | None, docs_dir: Path) -> Path:
     """The spec to document: the one given, else the one the project's mkdocs.yml
-    was generated from, else openapi.yaml/.yml/.json in the current folder."""
+    was generated from, else the project's spec (see `project_spec`)."""
     from apikit.docsite.build import configured_spec
 
     if spec is not None:
         return spec
-    found = configured_spec(docs_dir.parent / "mkdocs.yml")
-    if found is not None:
-        return found
-    for name in ("openapi.yaml", "openapi.yml", "openapi.json"):
-        if Path(name).is_file():
-            return Path(name)
-    raise UsageError(
-        "no spec given and none found (mkdocs.yml names none; no openapi.yaml here)",
-        hint="pass the spec: apikit docs build path/to/openapi.yaml",
-    )
+    return configured_spec(docs_dir.parent / "mkdocs.yml") or project_spec()
 
 
 def build_docs(

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apikit.errors import ApikitError
+from apikit.spec.keywords import (
+    SCHEMA_LIST_KEYWORDS,
+    SCHEMA_MAP_KEYWORDS,
+    SINGLE_SCHEMA_KEYWORDS,
+)
 from apikit.spec.refs import _LITERAL_KEYS, _SCHEMA_MAPS, RefTarget, Workspace, iter_refs
 from apikit.spec.source import PathTuple, escape_token, to_pointer
 
@@ -28,27 +33,7 @@ COMPONENT_KINDS = (
     "callbacks",
     "pathItems",
 )
-_SCHEMA_SINGLE = frozenset(
-    {
-        "schema",
-        "items",
-        "not",
-        "additionalProperties",
-        "additionalItems",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_SCHEMA_PARENTS = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-    | {"allOf", "anyOf", "oneOf", "prefixItems"}
-)
+_SCHEMA_PARENTS = SCHEMA_MAP_KEYWORDS | SCHEMA_LIST_KEYWORDS
 _BY_PARENT = {
     "parameters": "parameters",
     "responses": "responses",
@@ -97,7 +82,7 @@ def component_kind(path: PathTuple) -> str | None:
         return path[1] if path[1] in COMPONENT_KINDS else None
     last = path[-1] if path else ""
     parent = path[-2] if len(path) >= 2 else ""
-    if last in _SCHEMA_SINGLE or parent in _SCHEMA_PARENTS:
+    if last == "schema" or last in SINGLE_SCHEMA_KEYWORDS or parent in _SCHEMA_PARENTS:
         return "schemas"
     if last == "requestBody":
         return "requestBodies"

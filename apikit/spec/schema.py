@@ -42,6 +42,11 @@ from urllib.parse import quote, unquote
 import jsonschema_rs
 
 from apikit.errors import SpecError
+from apikit.spec.keywords import (
+    SCHEMA_LIST_KEYWORDS,
+    SCHEMA_MAP_KEYWORDS,
+    SINGLE_SCHEMA_KEYWORDS,
+)
 from apikit.spec.model import Spec
 from apikit.spec.source import PathTuple, escape_token, parse_pointer, to_pointer
 
@@ -53,30 +58,6 @@ _RELAXED: dict[str, frozenset[str]] = {
     "plain": frozenset(),
     "either": frozenset({"readOnly", "writeOnly"}),
 }
-
-#: keywords holding one subschema
-SINGLE_SCHEMA_KEYWORDS = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "additionalProperties",
-        "not",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-#: keywords holding a mapping of name -> subschema
-SCHEMA_MAP_KEYWORDS = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-)
-#: keywords holding a list of subschemas
-SCHEMA_LIST_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 
 #: keywords dropped from the shadow: annotations (`nullable`, `readOnly` and
 #: `writeOnly` are read before they go), and `$id` / `$schema`, which would give a
