@@ -287,9 +287,11 @@ class SchemaView:
 
     def synthesize(self, schema: Any, depth: int = 0, stack: tuple[str, ...] = ()) -> Any:
         """A plausible value for a schema that has no example."""
+        if depth > 5:
+            return None
         ref = schema.get("$ref") if isinstance(schema, dict) else None
         if isinstance(ref, str):
-            if ref in stack or depth > 5:
+            if ref in stack:
                 return None
             stack = (*stack, ref)
         node = self.resolve(schema)

@@ -330,3 +330,45 @@ def test_build_docs_is_public() -> None:
     from apikit.api import build_docs
 
     assert "build_docs" in apikit.__all__ and apikit.build_docs is build_docs
+
+
+def test_schema_recursive_through_inline_all_of_builds(tmp_path: Path) -> None:
+    """A schema that contains itself through an inline allOf (seen in AWS specs)."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: Loop, version: '1'}\n"
+        "paths:\n"
+        "  /nodes:\n"
+        "    post:\n"
+        "      operationId: createNode\n"
+        "      requestBody:\n"
+        "        content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}\n"
+        "      responses: {'204': {description: done}}\n"
+        "components:\n"
+        "  schemas:\n"
+        "    Node:\n"
+        "      type: object\n"
+        "      properties:\n"
+        "        child: {allOf: [{$ref: '#/components/schemas/Node'}]}\n"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apikit",
+            "docs",
+            "build",
+            str(spec),
+            "--sources-only",
+            "--docs-dir",
+            str(tmp_path / "docs"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "docs" / "reference").glob("*.md")
+    assert any("createNode" in p.read_text() for p in page)
