@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from apikit import __version__
-from apikit.errors import ApikitError
+from apikit.errors import ApikitError, InternalError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,6 +41,18 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("apikit: interrupted", err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("APIKIT_DEBUG"):
+                raise
+            fail(
+                InternalError(
+                    f"internal error: {type(exc).__name__}: {exc}",
+                    hint="this is a bug in apikit; rerun with APIKIT_DEBUG=1 for the "
+                    "traceback and report it",
+                )
+            )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,7 +11,8 @@ spec or a server are `Finding`s, not exceptions.
     │   ├── UnsupportedSpecError     1  not OpenAPI 3.0.x / 3.1.x (e.g. Swagger 2.0)
     │   └── RefError                 1  broken, cyclic, remote or out-of-root $ref
     ├── SecretLeakError              1  a file to be packed holds the value of a secret
-    └── ServerUnreachableError       3  a server could not be reached at all
+    ├── ServerUnreachableError       3  a server could not be reached at all
+    └── InternalError               70  a bug in apikit (an unexpected exception)
 
 Every error carries an optional source location and a hint saying what to do
 next; `str(error)` is a single line fit for a terminal or a CI log.
@@ -110,3 +111,10 @@ class SecretLeakError(ApikitError):
 class ServerUnreachableError(ApikitError):
     exit_code = 3
     rule = "unreachable"
+
+
+class InternalError(ApikitError):
+    """Raised by the CLI in place of a traceback when apikit itself fails."""
+
+    exit_code = 70
+    rule = "internal"

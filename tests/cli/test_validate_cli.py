@@ -216,3 +216,23 @@ def test_bundle_refuses_a_spec_with_broken_refs(runner: CliRunner, write_spec: W
     assert code == 1
     assert "gone.yaml" in err and "apikit validate" in err
     assert not out.exists()
+
+
+def test_unexpected_exception_is_one_line_exit_70(
+    runner: CliRunner, write_spec: WriteSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing real fails on demand once a bug is fixed, so a fault is injected here.
+    from apikit import api
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "validate_files", broken)
+    monkeypatch.delenv("APIKIT_DEBUG", raising=False)
+    code, out, err = run(runner, "validate", str(write_spec("api.yaml", VALID)))
+    assert code == 70
+    assert err.strip().splitlines() == [
+        "apikit: error: internal error: RuntimeError: boom (this is a bug in apikit; "
+        "rerun with APIKIT_DEBUG=1 for the traceback and report it)"
+    ]
+    assert "Traceback" not in out + err
