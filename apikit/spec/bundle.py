@@ -73,6 +73,8 @@ class Bundle:
     document: Any
     source_map: SourceMap
     problems: list[RefProblem]
+    #: every (path, $ref) of `document`, when bundling already had to list them
+    refs: list[tuple[PathTuple, str]] | None = None
 
 
 def component_kind(path: PathTuple) -> str | None:
@@ -112,7 +114,7 @@ def _check_internal(workspace: Workspace, refs: list[tuple[PathTuple, str]]) -> 
         error = outcome[ref]
         if error is not None:
             problems.append(RefProblem(key, (*path, "$ref"), error))
-    return Bundle(workspace.root.data, SourceMap({(): (key, ())}), problems)
+    return Bundle(workspace.root.data, SourceMap({(): (key, ())}), problems, refs)
 
 
 class _Bundler:

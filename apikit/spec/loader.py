@@ -34,7 +34,7 @@ def load_spec(
     )
     _check_version(workspace)
     bundled = bundle(workspace)
-    spec = Spec(workspace, bundled.document, bundled.source_map)
+    spec = Spec(workspace, bundled.document, bundled.source_map, _refs=bundled.refs)
     spec.load_findings = [_ref_finding(workspace, p) for p in bundled.problems]
     return spec
 

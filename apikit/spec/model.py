@@ -10,7 +10,7 @@ from typing import Any
 
 from apikit.findings import Finding, Location, Severity
 from apikit.spec.bundle import SourceMap
-from apikit.spec.refs import Workspace
+from apikit.spec.refs import Workspace, iter_refs
 from apikit.spec.source import PathTuple, parse_pointer, to_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -73,6 +73,14 @@ class Spec:
     document: dict[str, Any]
     source_map: SourceMap
     load_findings: list[Finding] = field(default_factory=list)
+    _refs: list[tuple[PathTuple, str]] | None = field(default=None, repr=False)
+
+    @property
+    def refs(self) -> list[tuple[PathTuple, str]]:
+        """Every `$ref` of the bundled document with the path of its object."""
+        if self._refs is None:
+            self._refs = list(iter_refs(self.document))
+        return self._refs
 
     @property
     def version(self) -> str:

@@ -15,7 +15,6 @@ from typing import Any
 from apikit.findings import Severity
 from apikit.spec import Spec
 from apikit.spec.bundle import COMPONENT_KINDS
-from apikit.spec.refs import iter_refs
 from apikit.spec.source import escape_token
 
 Hit = tuple[tuple[str, ...], str]
@@ -216,7 +215,7 @@ def unused_component(spec: Spec) -> Iterator[Hit]:
     components = spec.document.get("components")
     if not isinstance(components, dict):
         return
-    used = {_component_pointer(ref) for _, ref in iter_refs(spec.document)}
+    used = {_component_pointer(ref) for _, ref in spec.refs}
     used_schemes = _security_names(spec)
     for kind in COMPONENT_KINDS:
         members = components.get(kind)
