@@ -311,25 +311,9 @@ def diff_specs(
 ) -> list[Change]:
     """The changes from `old` to `new`: each a spec file or `git:REV:path`."""
     from apikit.diff import diff
-    from apikit.diff.git import is_git_version, load_from_git
 
-    def load(path: Path, config_anchor: Path) -> Spec:
-        return open_spec(
-            path,
-            load_config(config_anchor),
-            allow_external_refs=allow_external_refs,
-            allow_remote_refs=allow_remote_refs,
-        )
-
-    def version(text: str) -> Spec:
-        if is_git_version(text):
-            return load_from_git(text, load, whole_tree=allow_external_refs)
-        if not Path(text).exists():
-            git_hint = "; for a version from git history write git:REV:path" if ":" in text else ""
-            raise UsageError(f"no such file: {text}", hint="check the path" + git_hint)
-        return load(Path(text), Path(text))
-
-    return diff(version(str(old)), version(str(new)))
+    refs = {"allow_external_refs": allow_external_refs, "allow_remote_refs": allow_remote_refs}
+    return diff(load_version(old, **refs), load_version(new, **refs))
 
 
 def replay(
