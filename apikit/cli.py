@@ -213,6 +213,15 @@ def docs() -> None:
     """
 
 
+docs_dir_option = click.option(
+    "--docs-dir",
+    type=click.Path(path_type=Path),
+    default="docs",
+    show_default=True,
+    help="Where the Markdown sources go; mkdocs.yml is written beside it.",
+)
+
+
 @docs.command("build")
 @click.argument("spec", required=False, type=click.Path(path_type=Path))
 @click.option(
@@ -222,13 +231,7 @@ def docs() -> None:
     show_default=True,
     help="Where the built site goes (emptied first).",
 )
-@click.option(
-    "--docs-dir",
-    type=click.Path(path_type=Path),
-    default="docs",
-    show_default=True,
-    help="Where the Markdown sources go; mkdocs.yml is written beside it.",
-)
+@docs_dir_option
 @click.option("--strict", is_flag=True, help="Missing examples or broken links fail (exit 1).")
 @click.option(
     "--collections-dir",
@@ -297,13 +300,7 @@ def docs_build(
 
 @docs.command("serve")
 @click.argument("spec", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--docs-dir",
-    type=click.Path(path_type=Path),
-    default="docs",
-    show_default=True,
-    help="Where the Markdown sources go; mkdocs.yml is written beside it.",
-)
+@docs_dir_option
 @click.option(
     "-a",
     "--dev-addr",
