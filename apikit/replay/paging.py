@@ -13,6 +13,7 @@ from apikit.collection.chain import parse_expression
 from apikit.collection.model import Param, Request
 from apikit.replay.contract import Contract
 from apikit.spec import Operation, Spec
+from apikit.spec.source import node_at
 
 PAGINATION_EXTENSION = "x-apikit-pagination"
 _CURSOR_PARAMS = (
@@ -150,15 +151,8 @@ def _small_size(spec: Any, param: dict[str, Any]) -> str:
 
 def pointer_value(body: Any, pointer: str) -> Any:
     """The value at a JSON pointer, or None."""
-    node = body
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+    tokens = pointer.split("/")[1:]
+    return node_at(body, tuple(t.replace("~1", "/").replace("~0", "~") for t in tokens))
 
 
 def next_token(paging: Pagination, url: str, headers: Mapping[str, str], body: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from apikit.findings import Finding, Location, Severity
 from apikit.spec.bundle import SourceMap
 from apikit.spec.refs import Workspace, iter_refs
-from apikit.spec.source import PathTuple, parse_pointer, to_pointer
+from apikit.spec.source import PathTuple, node_at, parse_pointer, to_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 READ_ONLY_BY_NAME = frozenset({"prod", "production"})
@@ -151,13 +151,10 @@ class Spec:
     def get_pointer(self, ref: str) -> Any:
         if not ref.startswith("#"):
             return None
-        data: Any = self.document
         try:
-            for part in parse_pointer(ref[1:]):
-                data = data[int(part)] if isinstance(data, list) else data[part]
-        except (KeyError, IndexError, ValueError, TypeError):
+            return node_at(self.document, parse_pointer(ref[1:]))
+        except ValueError:
             return None
-        return data
 
     def operations(self) -> Iterator[Operation]:
         paths = self.document.get("paths")

@@ -48,7 +48,7 @@ from apikit.spec.keywords import (
     SINGLE_SCHEMA_KEYWORDS,
 )
 from apikit.spec.model import Spec
-from apikit.spec.source import PathTuple, escape_token, parse_pointer, to_pointer
+from apikit.spec.source import PathTuple, escape_token, node_at, parse_pointer, to_pointer
 
 View = Literal["request", "response", "plain", "either"]
 
@@ -245,7 +245,7 @@ class SchemaSet:
     def _add_root(self, path: PathTuple) -> tuple[str, ...]:
         """A schema outside every known root (under an extension, say): index it
         and convert again on next use."""
-        node = _get(self.spec.document, path)
+        node = node_at(self.spec.document, path)
         tokens = None
         outside = self._index.root_of(path) is None
         if path and outside and (type(node) is dict or type(node) is bool):
@@ -319,7 +319,7 @@ class _Index:
         if found is None:
             return None
         root, key = found
-        node = _get(self.document, root)
+        node = node_at(self.document, root)
         tokens: list[str] = ["$defs", key]
         rest = path[len(root) :]
         i = 0
@@ -345,7 +345,7 @@ class _Index:
     def original(self, root: PathTuple, parts: PathTuple) -> PathTuple:
         """The bundled-document path of the node at `parts` inside the shadow entry
         of `root` (as far as it can be followed back)."""
-        node = _get(self.document, root)
+        node = node_at(self.document, root)
         path = list(root)
         i = 0
         while i < len(parts):
@@ -361,7 +361,7 @@ class _Index:
                 break
             path.extend(step)
             i += len(step)
-            node = _get(node, step)
+            node = node_at(node, step)
         return tuple(path)
 
     def _wrapped(self, node: Any) -> bool:
@@ -404,7 +404,7 @@ class _Index:
     def _check_target(self, ref: str, path: PathTuple) -> str | None:
         """Why `ref` cannot be used as a schema, or None."""
         seen: list[str] = [ref]
-        node = _get(self.document, path)
+        node = node_at(self.document, path)
         while True:
             if node is None and path:
                 return f"$ref {ref!r} does not exist"
@@ -424,7 +424,7 @@ class _Index:
                 path = parse_pointer(unquote(inner[1:]))
             except ValueError:
                 return f"$ref {inner!r} is not a valid JSON pointer"
-            node = _get(self.document, path)
+            node = node_at(self.document, path)
 
 
 @dataclass
@@ -483,7 +483,7 @@ class _Converter:
             key = self._key = self.index.keys[path]
             self.edges[key] = set()
             try:
-                self.defs[key] = self.schema(_get(self.document, path))
+                self.defs[key] = self.schema(node_at(self.document, path))
             except RecursionError:
                 self.problems[key] = f"schema at {to_pointer(path)} is nested too deeply"
             self._done += 1
@@ -718,15 +718,6 @@ def _compile(uri: str, registry: jsonschema_rs.Registry) -> jsonschema_rs.Valida
     return jsonschema_rs.validator_for({"$ref": uri}, registry=registry, validate_formats=True)
 
 
-def _get(document: Any, path: PathTuple) -> Any:
-    node = document
-    for part in path:
-        node = _child(node, part)
-        if node is None:
-            return None
-    return node
-
-
 def _child(node: Any, part: str) -> Any:
     if type(node) is dict:
         return node.get(part)
@@ -742,7 +733,7 @@ def _deref(document: Any, node: Any) -> Any:
         if type(ref) is not str or not ref.startswith("#"):
             return node
         try:
-            node = _get(document, parse_pointer(unquote(ref[1:])))
+            node = node_at(document, parse_pointer(unquote(ref[1:])))
         except ValueError:
             return None
     return node

@@ -25,6 +25,19 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 PathTuple = tuple[str, ...]
 
 
+def node_at(document: Any, path: PathTuple) -> Any:
+    """The node at `path` (mapping keys and list indexes), or None where it is missing."""
+    node = document
+    for part in path:
+        if type(node) is dict:
+            node = node.get(part)
+        elif type(node) is list and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
 def escape_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 

@@ -39,7 +39,7 @@ from apikit.spec.schema import (
     View,
     iter_subschemas,
 )
-from apikit.spec.source import PathTuple, parse_pointer, to_pointer
+from apikit.spec.source import PathTuple, node_at, parse_pointer, to_pointer
 
 #: violations shown in one finding before "and N more"
 MAX_VIOLATIONS = 3
@@ -267,15 +267,7 @@ class _ExampleChecker:
     # -- references ----------------------------------------------------------
 
     def node(self, path: PathTuple) -> Any:
-        node: Any = self.document
-        for part in path:
-            if isinstance(node, dict):
-                node = node.get(part)
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
+        return node_at(self.document, path)
 
     def resolve(self, path: PathTuple) -> tuple[PathTuple, Any]:
         """The node at `path` after following `$ref`s, and where it really is."""

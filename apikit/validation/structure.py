@@ -21,6 +21,7 @@ from apikit.errors import ConfigError
 from apikit.findings import Finding, Severity
 from apikit.spec import Spec
 from apikit.spec.schema import schema_roots
+from apikit.spec.source import node_at
 
 RULE = "structure"
 
@@ -54,7 +55,7 @@ def _schema_dialect_findings(spec: Spec) -> Iterator[Finding]:
     """OpenAPI 3.1's own schema accepts any object as a Schema Object; its schemas
     are JSON Schema 2020-12, so each one is checked against that meta-schema."""
     for root in schema_roots(spec.document):
-        schema = _node(spec.document, root)
+        schema = node_at(spec.document, root)
         if not isinstance(schema, dict) or jsonschema_rs.meta.is_valid(schema):
             continue
         try:
@@ -63,12 +64,6 @@ def _schema_dialect_findings(spec: Spec) -> Iterator[Finding]:
             path = (*root, *(str(p) for p in error.instance_path))
             message = str(error.message) + _where(path)
             yield spec.finding(RULE, Severity.ERROR, f"invalid JSON Schema: {message}", path)
-
-
-def _node(document: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        document = document[int(part)] if isinstance(document, list) else document[part]
-    return document
 
 
 def _explain(error: Any) -> list[tuple[tuple[str, ...], str | None]]:
